@@ -108,7 +108,12 @@ class DoubleState:
     # logs as they arrived with e.g. ``DelayPlan.assign`` (_time + the ingestion delay).
     stamp_indextime: Callable[[list[Event]], None] | None = None
     answer_budget: int | None = None  # requests still answered; then the server stops answering
-    echo_credentials: bool = False  # a careless server: its 401 bodies quote the credentials it received
+    echo_credentials: bool = False  # a careless server: its 401 (and 403) bodies quote the credentials it received
+    # splunkd 6.2+: auth/login with cookie=1 also sets a splunkd_<port> cookie, which splunklib then sends alone
+    # (``Cookie``, no Authorization); its value here is not the session key, the case where scrubbing the key
+    # alone would not hide it
+    session_cookies: bool = False
+    cookie_sessions: set[str] = field(default_factory=set)
     fail_statuses: list[int] = field(default_factory=list)  # answer the next requests with these statuses
     forbidden: set[str] = field(default_factory=set)  # REST paths (after the namespace) answered with 403
     # A hostile or broken server (a proxy in between, a misconfigured or malicious splunkd): asked with each
@@ -417,6 +422,7 @@ class SplunkdDouble:
 class _Handler(BaseHTTPRequestHandler):
     owner: SplunkdDouble
     protocol_version = "HTTP/1.1"
+    _extra_headers: list[tuple[str, str]] = []  # the next answer's own headers (a login's Set-Cookie)
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass
@@ -430,6 +436,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in self._extra_headers:
+            self.send_header(name, value)
+        self._extra_headers = []
         if self.close_connection:  # set by http.server from the request's Connection header
             self.send_header("Connection", "close")
         self.end_headers()
@@ -466,6 +475,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _authorised(self) -> bool:
         header = self.headers.get("Authorization", "")
         state = self.owner.state
+        cookie = self.headers.get("Cookie", "")
+        if any(part.strip().partition("=")[2] in state.cookie_sessions for part in cookie.split(";") if part):
+            return True
         if header == f"Bearer {state.token}":
             return True
         return header.startswith("Splunk ") and header[len("Splunk "):] in state.sessions
@@ -523,6 +535,11 @@ class _Handler(BaseHTTPRequestHandler):
             if params.get("username") == state.username and params.get("password") == state.password:
                 key = secrets.token_hex(16)
                 state.sessions.add(key)
+                if state.session_cookies and params.get("cookie") == "1":
+                    cookie = secrets.token_hex(20)
+                    state.cookie_sessions.add(cookie)
+                    self._extra_headers = [("Set-Cookie", f"splunkd_{self.owner.server.server_address[1]}={cookie}; "
+                                                          "Path=/; Secure; HttpOnly")]
                 return 200, f"<response><sessionKey>{key}</sessionKey></response>".encode(), xml
             echoed = f" for {params.get('username')}/{params.get('password')}" if state.echo_credentials else ""
             return 401, messages_xml(f"Login failed{echoed}", "WARN"), xml
@@ -532,7 +549,10 @@ class _Handler(BaseHTTPRequestHandler):
             echoed = f" ({self.headers.get('Authorization')})" if state.echo_credentials else ""
             return 401, messages_xml(f"call not properly authenticated{echoed}", "WARN"), xml
         if rest in state.forbidden:
-            return 403, messages_xml("You (user=replayer) do not have permission to perform this operation"), xml
+            echoed = (f" (Authorization: {self.headers.get('Authorization')}; Cookie: {self.headers.get('Cookie')})"
+                      if state.echo_credentials else "")
+            denied = f"You (user=replayer) do not have permission to perform this operation{echoed}"
+            return 403, messages_xml(denied), xml
         if rest == "server/info":
             return 200, atom_feed("server-info", "/services/server/info",
                                   [("server-info", state.server_info)], "system"), xml

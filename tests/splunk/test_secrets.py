@@ -5,6 +5,7 @@ server (the splunkd test double, a protocol-level double, not Splunk) quotes the
 from __future__ import annotations
 
 import logging
+import os
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -209,3 +210,106 @@ def test_no_secret_of_a_package_url_in_messages_or_logs(double: SplunkdDouble, c
     assert_clean(double, failed, refused, log_text(all_logs))
     for text in (failed, refused, log_text(all_logs)):
         assert PACKAGE_SECRET not in text and SIGNATURE not in text, text[:300]
+
+
+# argparse's usage error quotes the command line; a URL there (a mistyped option before `--splunk`'s value, a
+# URL given to an option that takes none) kept its password, which `--splunk` itself refuses.
+URL_SECRET = "url-pw-7c1e"
+
+
+@pytest.mark.parametrize(("words", "shown"), [
+    (["--splunk", "https://sh.example:8089", "--splnk", f"https://admin:{URL_SECRET}@sh.example:8089"],
+     "https://********@sh.example:8089"),
+    (["--splunk", "https://sh.example:8089", "extra", f"https://{URL_SECRET}@sh.example"],
+     "https://********@sh.example"),
+    (["--splunk", "https://sh.example:8089", "--timeout", f"https://sh.example:8089/?token={URL_SECRET}"],
+     "https://sh.example:8089/?********"),
+    (["--splunk", "https://sh.example:8089", "--mode", f"https://a:{URL_SECRET}@sh.example"],
+     "https://********@sh.example"),
+])
+def test_no_url_credentials_in_a_usage_error_quoting_the_command_line(capsys: pytest.CaptureFixture[str],
+                                                                      words: list[str], shown: str) -> None:
+    with pytest.raises(SystemExit):
+        cli(capsys, ["deploy", "--root", str(ROOT), *words])
+    err = capsys.readouterr().err
+    assert "contentpack deploy: error: " in err and shown in err, err
+    assert URL_SECRET not in err, err
+
+
+@pytest.mark.parametrize("mode", ["token", "password"])
+def test_no_secret_in_an_internal_error(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
+    """A bug whose exception quotes a credential or the session key (here one planted after the log-in): the
+    last line of defence prints its message, each secret scrubbed."""
+    from contentpack.splunk.client import SplunkConnection
+
+    (token_env if mode == "token" else password_env)(monkeypatch, double)
+
+    def bug(connection: SplunkConnection, *args: object, **kwargs: object) -> None:
+        given = [os.environ.get(name, "") for name in ("SPLUNK_TOKEN", "SPLUNK_PASSWORD", "SPLUNK_HEC_TOKEN")]
+        raise RuntimeError(f"bug near {connection.service.token} {' '.join(given)}")
+
+    monkeypatch.setattr("contentpack.splunk.deploy.deploy_objects", bug)
+    monkeypatch.delenv("CONTENTPACK_DEBUG", raising=False)
+    out = run_cli(capsys, double, "deploy")
+    assert "contentpack: internal error: RuntimeError: bug near " in out and "********" in out, out
+    assert_clean(double, out)
+    assert not any(key in out for key in double.state.sessions), out
+
+
+def test_a_token_with_a_character_that_is_not_ascii_is_refused_unsent(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A token pasted with typographic quotes: it cannot go in an HTTP header (sent as Latin-1), and said
+    "unexpected answer (UnicodeEncodeError)" as if the server had answered."""
+    token_env(monkeypatch, double)
+    monkeypatch.setenv("SPLUNK_TOKEN", f"\u201c{double.state.token}\u201d")
+    token = run_cli(capsys, double, "deploy")
+    token_env(monkeypatch, double)
+    monkeypatch.setenv("SPLUNK_HEC_TOKEN", f"{double.state.hec_token}\u00a0")
+    hec = run_cli(capsys, double, "deploy")
+    assert ("contentpack deploy: error: the token from SPLUNK_TOKEN holds a character that is not ASCII, which no "
+            "Splunk token has; it was not sent") in " ".join(token.split()), token
+    assert "HEC token (SPLUNK_HEC_TOKEN) from SPLUNK_TOKEN holds a character that is not ASCII" in " ".join(
+        hec.split()), hec
+    assert not double.state.requests
+    assert_clean(double, token, hec)
+
+
+def test_json_and_junit_outputs_name_the_server_alone_and_no_secret(
+        double: SplunkdDouble, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    """`replay --splunk --format json --junit FILE` and `backtest --splunk --format json`, with job messages
+    quoting the password: the outputs name the server as scheme://host:port (never the user) and show the
+    messages scrubbed."""
+    double.state.indexes |= {"contentpack_replay", "tenant"}
+    double.add_events(b'{"time": "2026-10-15T06:30:00Z", "operationName": "Sign-in activity"}\n', "tenant", "Azure AD",
+                      "azure:monitor:aad", "tenant-host")
+    double.state.planted_messages = [{"type": "WARN", "text": f"quoted {double.state.password}"}]
+    password_env(monkeypatch, double)
+    junit = tmp_path / "replay.xml"
+    replay = run_cli(capsys, double, "replay", "--detection", "Entra ID User Declined OAuth Application Consent",
+                     "--hec-url", double.url, "--wait", "3", "--format", "json", "--junit", str(junit))
+    backtest = run_cli(capsys, double, "backtest", "--index", "tenant", "--from", "2026-10-15T06:00:00Z", "--to",
+                       "2026-10-15T07:00:00Z", "--detection", "Entra ID User Declined OAuth Application Consent",
+                       "--out", str(tmp_path / "out"), "--format", "json")
+    texts = [replay, junit.read_text(), backtest, *(p.read_text() for p in (tmp_path / "out").iterdir())]
+    assert all("quoted ********" in text for text in texts[:3]), texts[:3]
+    assert f'"url": "{double.url}"' in replay and f"index tenant on {double.url}" in backtest
+    assert not any(double.state.username in text for text in texts)
+    assert_clean(double, *texts)
+
+
+def test_no_session_cookie_when_the_server_quotes_it(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
+                                                     monkeypatch: pytest.MonkeyPatch,
+                                                     all_logs: pytest.LogCaptureFixture) -> None:
+    """splunkd 6.2+ sets a splunkd_<port> cookie at log-in (splunklib asks with cookie=1) and splunklib then
+    authenticates with it alone; a 403 quoting the request's headers printed the cookie, whose value is not the
+    session key here."""
+    double.state.session_cookies = double.state.echo_credentials = True
+    double.state.forbidden.add("server/info")
+    password_env(monkeypatch, double)
+    out = run_cli(capsys, double, "deploy")
+    assert "permission denied (HTTP 403)" in out and "Cookie: splunkd_" in out, out
+    assert double.state.cookie_sessions
+    assert_clean(double, out, log_text(all_logs))
+    assert not any(cookie in out for cookie in double.state.cookie_sessions), out

@@ -110,8 +110,12 @@ class _Parser(argparse.ArgumentParser):
         """argparse's usage error, with `` (write a value that starts with '-' after '=': --earliest=-7d@d)`` when an
         option was left without its value because the word after it starts with ``-``: argparse takes such a word
         for an option, and said only ``argument --earliest: expected one argument`` of ``--earliest -7d@d``, a time
-        modifier as Splunk writes it."""
-        super().error(message + _dash_value(message, self._words) + _abbreviated(message, self._words, self))
+        modifier as Splunk writes it. A URL it quotes from the command line is shown without its user information
+        and query (``credentials.redacted``): ``https://admin:PASSWORD@sh:8089`` is refused as ``--splunk``, but a
+        mistyped option before it was echoed whole."""
+        from contentpack.splunk.credentials import redacted
+
+        super().error(redacted(message + _dash_value(message, self._words) + _abbreviated(message, self._words, self)))
 
 
 # The last line of ``contentpack --help``, and of what a bare ``contentpack`` prints: where a command's own help is
@@ -289,9 +293,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("CONTENTPACK_DEBUG"):
             raise
         from contentpack.printable import printable
+        from contentpack.splunk.credentials import redacted  # a bug's message may hold what a request held
 
         print(
-            f"contentpack: internal error: {type(exc).__name__}: {printable(str(exc))}\n"
+            f"contentpack: internal error: {type(exc).__name__}: {printable(redacted(str(exc)))}\n"
             "(set CONTENTPACK_DEBUG=1 to see the traceback, and please report it)",
             file=sys.stderr,
         )

@@ -50,7 +50,7 @@ from splunklib import binding, client
 from contentpack.cut_lists import count_text
 from contentpack.spl.files import FileRefused, os_reason, read_capped
 from contentpack.spl.messages import JobMessage, Level
-from contentpack.splunk.credentials import Credentials, scrub
+from contentpack.splunk.credentials import Credentials, remember, remembered, scrub
 from contentpack.splunk.keepalive import IDEMPOTENT, KeepAliveHandler, never_sent
 from contentpack.splunk.options import (DEFAULT_MAX_SEARCH_ANSWER_MB, DEFAULT_RETRIES, DEFAULT_TIMEOUT, MAX_RETRIES,
                                         MAX_SEARCH_ANSWER_MB, MAX_TIMEOUT, MIN_TIMEOUT)
@@ -672,15 +672,12 @@ def _search_json(body: bytes) -> dict[str, Any]:
 
 class _ScrubFilter(logging.Filter):
     """Replaces secrets in splunklib's own log records (it logs request paths and bodies at DEBUG; it masks
-    the Authorization header itself, but not a secret that turns up elsewhere, e.g. in a server message)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
+    the Authorization header itself, but not a secret that turns up elsewhere, e.g. in a server message): every
+    secret the process remembered (``credentials.remember``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        cleaned = scrub(message, tuple(self.secrets))
+        cleaned = scrub(message, remembered())
         if cleaned != message:
             record.msg, record.args = cleaned, None
         return True
@@ -713,7 +710,7 @@ class SplunkConnection:
         self.pool = KeepAliveHandler(options.timeout, context)
         search_limit = AnswerLimit("search answer", options.max_search_answer_mb * MB, "--max-search-answer-mb")
         self.handler = retrying(checked(capped(self.pool, search_limit)), options.retries, options.backoff)
-        _LOG_SCRUBBER.secrets.update(credentials.secrets)
+        remember(credentials.secrets)
         self._hidden: tuple[str, ...] = ()
         self.service = client.Service(handler=self.handler, scheme=self.target.scheme, host=self.target.host,
                                       port=self.target.port, owner="nobody", app=app, autologin=True,
@@ -732,21 +729,26 @@ class SplunkConnection:
 
     @property
     def credentials(self) -> Credentials:
-        """The credentials, with the session key splunklib holds after ``auth/login`` (``Splunk <key>``): a
-        server that quotes the Authorization header back must not get it printed either."""
+        """The credentials, with the session key splunklib holds after ``auth/login`` (``Splunk <key>``) and the
+        session cookies it sends instead once splunkd set them (``splunkd_<port>``, the cookies splunklib's
+        ``has_cookies`` takes for a session): a server that quotes the Authorization or Cookie header back must
+        not get them printed either."""
         token = getattr(self.service, "token", None)
         key = token[len("Splunk "):] if isinstance(token, str) and token.startswith("Splunk ") else None
-        if not key:
+        cookies = tuple(str(value) for name, value in self.service.get_cookies().items()
+                        if "splunkd_" in name and value)
+        if not key and not cookies:
             return self._credentials
-        _LOG_SCRUBBER.secrets.add(key)
-        return replace(self._credentials, session=key)
+        found = replace(self._credentials, session=key or None, cookies=cookies)
+        remember(found.secrets)
+        return found
 
     def hide(self, secrets: tuple[str, ...]) -> None:
         """Scrub ``secrets`` too, besides the credentials, from every later message and splunklib log line: secrets
         the command sends in a request (a package URL's, ``credentials.location_secrets``), which the server may
         quote back."""
         self._hidden += secrets
-        _LOG_SCRUBBER.secrets.update(secrets)
+        remember(secrets)
 
     @contextmanager
     def errors(self, what: str) -> Iterator[None]:
@@ -766,6 +768,7 @@ class SplunkConnection:
         what = "check the token at" if self.credentials.token else "log in to"
         with self.errors(f"{what} {self.target.url}"):
             self.service.login()
+            remember(self.credentials.secrets)  # the session's key and cookies, for text no caller scrubs
             _ = self.server_info()["version"]
 
     def server_info(self) -> Mapping[str, Any]:

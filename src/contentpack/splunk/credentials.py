@@ -16,7 +16,9 @@ says the user meant that file.
 The HEC token for ``replay --splunk`` comes only from ``SPLUNK_HEC_TOKEN``.
 
 ``Credentials`` never shows its secrets in ``repr``; :func:`scrub` replaces every secret in a text, and is
-applied to every message the ``splunk`` package produces.
+applied to every message the ``splunk`` package produces. Every secret the process loads or is handed is also
+remembered (:func:`remember`), for the text no caller vetted: splunklib's log records, a usage error quoting the
+command line and an internal error's message (:func:`redacted`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import netrc
 import os
 import re
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +53,13 @@ class Credentials:
     source: str = ""  # where they came from, for messages
     # the session key auth/login gave for the user name and password: a credential too, while the session lasts
     session: str | None = field(default=None, repr=False)
+    # the splunkd_<port> session cookies splunkd set (6.2+, auth/login with cookie=1): splunklib then sends them
+    # instead of the key, and their value need not be the key's
+    cookies: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        return tuple(s for s in (self.token, self.password, self.hec_token, self.session) if s)
+        return tuple(s for s in (self.token, self.password, self.hec_token, self.session, *self.cookies) if s)
 
     def sdk_arguments(self) -> dict[str, str]:
         """The keyword arguments splunklib's ``Service`` takes for these credentials."""
@@ -73,6 +78,33 @@ def scrub(text: str, secrets: tuple[str, ...]) -> str:
     for form in sorted(forms, key=len, reverse=True):
         text = text.replace(form, REDACTED)
     return text
+
+
+# Every secret this process has loaded (``load_credentials``) or been handed (a connection's session key, a package
+# URL's user information): the one set :func:`redacted` and splunklib's log filter (``client``) scrub.
+_REMEMBERED: set[str] = set()
+
+
+def remember(secrets: Iterable[str]) -> None:
+    """Scrub ``secrets`` from every later :func:`redacted` text, for the rest of the process."""
+    _REMEMBERED.update(secret for secret in secrets if secret)
+
+
+def remembered() -> tuple[str, ...]:
+    """The secrets remembered so far (a copy: a backtest's threads remember a session key while others scrub)."""
+    return tuple(_REMEMBERED)
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+
+
+def redacted(text: str) -> str:
+    """``text`` with every remembered secret, and every URL's user information and query (:func:`shown_location`),
+    replaced by ``********``: for text no caller vetted, which may quote the command line. Why: the ``--splunk``
+    URL refuses ``https://admin:PASSWORD@sh:8089``, but argparse's usage error came first and echoed it
+    (``unrecognized arguments: --splnk https://admin:PASSWORD@sh:8089``), into a CI log that had shown the
+    command with the variable unexpanded."""
+    return scrub(_URL.sub(lambda url: shown_location(url.group()), text), remembered())
 
 
 def location_secrets(location: str) -> tuple[str, ...]:
@@ -182,20 +214,29 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 def _checked(credentials: Credentials) -> Credentials:
     """``credentials`` unless one of them holds a line break or another control character (a copy-paste slip:
     a token is sent in an HTTP header, which cannot carry one, and the SDK's error would be an opaque
-    ValueError). The message names the source and which credential, never its value."""
+    ValueError), or a token a character that is not ASCII (a token is base64 or hex; a header is sent as
+    Latin-1, and a typographic quote pasted with it ended in "unexpected answer (UnicodeEncodeError)", as if
+    the server had answered). The message names the source and which credential, never its value."""
     for what, value in (("token", credentials.token), ("user name", credentials.username),
                         ("password", credentials.password), ("HEC token (SPLUNK_HEC_TOKEN)", credentials.hec_token)):
         if value is not None and _CONTROL.search(value):
             raise CredentialsError(f"the {what} from {credentials.source or 'the environment'} holds a line break "
                                    "or another control character; it was not sent (check for a stray newline)")
+    for what, value in (("token", credentials.token), ("HEC token (SPLUNK_HEC_TOKEN)", credentials.hec_token)):
+        if value is not None and not value.isascii():
+            raise CredentialsError(f"the {what} from {credentials.source or 'the environment'} holds a character "
+                                   "that is not ASCII, which no Splunk token has; it was not sent (a typographic "
+                                   "quote from a copy?)")
     return credentials
 
 
 def load_credentials(host: str, environ: Mapping[str, str] | None = None,
                      netrc_file: Path | None = None) -> Credentials:
-    """Credentials for ``host``; raises :class:`CredentialsError` when none are found, or when one holds a
-    control character."""
-    return _checked(_load(host, environ, netrc_file))
+    """Credentials for ``host`` (remembered: :func:`remember`); raises :class:`CredentialsError` when none are
+    found, or when one holds a control character or a token a character that is not ASCII."""
+    credentials = _checked(_load(host, environ, netrc_file))
+    remember(credentials.secrets)
+    return credentials
 
 
 def _load(host: str, environ: Mapping[str, str] | None, netrc_file: Path | None) -> Credentials:
