@@ -15,16 +15,17 @@ import pytest
 
 VALID_PACK = Path(__file__).parent / "content" / "fixtures" / "valid"
 
-# The command runs as ``python -m contentpack`` would run it, then the modules it imported are printed.
+# The command runs as ``python -m contentpack`` would run it, then its exit status and the modules it imported
+# are printed.
 _IMPORTED = (
     "import contextlib, io, json, sys\n"
     "from contentpack.cli import main\n"
     "with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):\n"
     "    try:\n"
-    "        main(sys.argv[1:])\n"
-    "    except SystemExit:\n"
-    "        pass\n"
-    "print(json.dumps(sorted(sys.modules)))\n"
+    "        status = main(sys.argv[1:])\n"
+    "    except SystemExit as exc:\n"
+    "        status = exc.code\n"
+    "print(json.dumps([status, sorted(sys.modules)]))\n"
 )
 
 ENGINE = ("contentpack.spl.engine", "contentpack.spl.commands")
@@ -33,12 +34,15 @@ LAYERS = ("contentpack.simulate", "contentpack.replay", "contentpack.datagen", "
 SPLUNK = ("splunklib", "contentpack.splunk.client")
 
 
-def imported(*argv: str) -> list[str]:
-    """The modules ``contentpack ARGV`` imported; the parse cache is off, so a command reads every file itself."""
+def imported(*argv: str, status: int = 0) -> list[str]:
+    """The modules ``contentpack ARGV`` imported, once it ended with ``status``: a run that stopped sooner (a pack
+    not found, say) imported less, and passed the checks below without running what they are about. The parse
+    cache is off, so a command reads every file itself."""
     done = subprocess.run([sys.executable, "-c", _IMPORTED, *argv], capture_output=True, text=True, check=True,
                           env={**os.environ, "CONTENTPACK_CACHE": "off"})
-    modules: list[str] = json.loads(done.stdout)
-    return modules
+    ended, modules = json.loads(done.stdout)
+    assert ended == status, (argv, ended)
+    return list(modules)
 
 
 def among(modules: list[str], heavy: tuple[str, ...]) -> list[str]:
@@ -46,19 +50,20 @@ def among(modules: list[str], heavy: tuple[str, ...]) -> list[str]:
     return [name for name in modules if any(name == root or name.startswith(f"{root}.") for root in heavy)]
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["valdate"], [], ["--version"]])
-def test_the_command_list_imports_no_command(argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "status"), [(["--help"], 0), (["valdate"], 2), ([], 2), (["--version"], 0)])
+def test_the_command_list_imports_no_command(argv: list[str], status: int) -> None:
     """``contentpack --help`` lists the commands from ``cli.SUBCOMMANDS`` alone: it imported every command's
     module, and with them the pack's loader, the SPL engine, the simulation, the generator and the Splunk SDK."""
-    assert among(imported(*argv), ("contentpack.content", *ENGINE, *LAYERS, *SPLUNK)) == []
+    assert among(imported(*argv, status=status), ("contentpack.content", *ENGINE, *LAYERS, *SPLUNK)) == []
 
 
-@pytest.mark.parametrize("argv", [["validate", "--help"], ["validate", "--root", "/nonexistent/pack", "--strict"],
-                                  ["build", "--help"], ["deploy", "--help"]])
-def test_the_pack_commands_parse_without_the_engine_or_splunk(argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "status"), [(["validate", "--help"], 0),
+                                              (["validate", "--root", "/nonexistent/pack", "--strict"], 2),
+                                              (["build", "--help"], 0), (["deploy", "--help"], 0)])
+def test_the_pack_commands_parse_without_the_engine_or_splunk(argv: list[str], status: int) -> None:
     """validate's, build's and deploy's options need no SPL engine, no simulation and no Splunk SDK (deploy's
     connection options' defaults and bounds are in ``splunk.options``)."""
-    assert among(imported(*argv), (*ENGINE, *LAYERS, *SPLUNK)) == []
+    assert among(imported(*argv, status=status), (*ENGINE, *LAYERS, *SPLUNK)) == []
 
 
 def test_validate_checks_searches_without_the_engine() -> None:
@@ -67,13 +72,14 @@ def test_validate_checks_searches_without_the_engine() -> None:
     assert among(imported("validate", "--root", str(VALID_PACK)), ("contentpack.spl.engine", *LAYERS, *SPLUNK)) == []
 
 
-@pytest.mark.parametrize("argv", [["replay", "--help"], ["backtest", "--help"],
-                                  ["replay", "--root", str(VALID_PACK), "--detection", "no such detection"],
-                                  ["backtest", "--root", str(VALID_PACK), "--detection", "no such detection"]])
-def test_local_replay_and_backtest_do_not_import_the_splunk_sdk(argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "status"), [
+    (["replay", "--help"], 0), (["backtest", "--help"], 0),
+    (["replay", "--root", str(VALID_PACK), "--detection", "no such detection"], 2),
+    (["backtest", "--root", str(VALID_PACK), "--detection", "no such detection"], 2)])
+def test_local_replay_and_backtest_do_not_import_the_splunk_sdk(argv: list[str], status: int) -> None:
     """``--splunk`` is an option of replay and backtest; its options' defaults and bounds are in
     ``splunk.options``, and the SDK is imported only when the command talks to Splunk."""
-    assert among(imported(*argv), SPLUNK) == []
+    assert among(imported(*argv, status=status), SPLUNK) == []
 
 
 # What each command's run needs and its options do not: ``--help`` and a usage error import none of it.
@@ -84,16 +90,16 @@ _RUN_LAYERS = {
 }
 
 
-@pytest.mark.parametrize("argv", [["search", "--help"], ["search", "--format", "yaml", "| makeresults"],
-                                  ["backtest", "--help"], ["backtest", "--format", "yaml"],
-                                  ["generate-data", "--help"], ["generate-data", "--seed", "x"]])
-def test_the_heavy_commands_parse_without_what_they_run(argv: list[str]) -> None:
+@pytest.mark.parametrize(("argv", "status"), [
+    (["search", "--help"], 0), (["search", "--format", "yaml", "| makeresults"], 2), (["backtest", "--help"], 0),
+    (["backtest", "--format", "yaml"], 2), (["generate-data", "--help"], 0), (["generate-data", "--seed", "x"], 2)])
+def test_the_heavy_commands_parse_without_what_they_run(argv: list[str], status: int) -> None:
     """search's, backtest's and generate-data's options are registered from modules of their own
     (``cli.search_options``, ``cli.backtest_options``, ``cli.generate_options``), and each command's run module is
     imported when it runs (``cli.run_from``): importing it for ``--help`` brought the SPL engine, the simulation,
     the replay and the backtest report (and the generator). generate-data's help names the scenarios from
     ``datagen.seeds`` alone."""
-    loaded = among(imported(*argv), _RUN_LAYERS[argv[0]])
+    loaded = among(imported(*argv, status=status), _RUN_LAYERS[argv[0]])
     if argv[0] == "generate-data":  # the package and its list of scenario names, which import nothing
         loaded = [name for name in loaded if name not in ("contentpack.datagen", "contentpack.datagen.seeds")]
     assert loaded == []

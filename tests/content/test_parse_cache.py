@@ -55,6 +55,13 @@ def load(pack: Path, shown: list[str]) -> list:
     return results
 
 
+def uncached(pack: Path, shown: list[str]) -> list[object]:
+    """What parsing gives with the cache off: the answer a cache that cannot be used must give too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CONTENTPACK_CACHE", "off")
+        return _plain(load(pack, shown))
+
+
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     """Records which files each run really parsed (one list per ``load_cached`` call)."""
@@ -147,17 +154,21 @@ def test_no_home_directory_means_no_cache_not_a_crash(tmp_path: Path, monkeypatc
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    assert len(load(pack, shown)) == len(shown)
+    assert _plain(load(pack, shown)) == uncached(pack, shown)
 
 
 def test_an_unwritable_cache_folder_changes_nothing_but_speed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv("CONTENTPACK_CACHE_DIR", str(blocker))
+    monkeypatch.delenv("CONTENTPACK_CACHE", raising=False)
     pack = tmp_path / "pack"
     pack.mkdir()
     shown = _files(pack)
-    assert _plain(load(pack, shown)) == _plain(load(pack, shown))
+    expected = uncached(pack, shown)
+    assert len(expected) == len(shown)
+    assert _plain(load(pack, shown)) == expected and _plain(load(pack, shown)) == expected  # a save tried between
+    assert blocker.read_text() == "a file where the cache folder should be"
 
 
 def test_a_file_changed_after_it_was_parsed_is_not_filed_under_its_new_bytes(tmp_path: Path, cache_dir: Path,
