@@ -451,6 +451,59 @@ def test_dates_that_miss_every_event_a_detection_could_match_stop_the_backtest_s
     assert json.loads(text) == {"ok": False, "diagnostics": [], "summary": MISSED}
 
 
+# What the message says of the read, and the events' span it names: the input's every timed event.
+_SINGLE_READ = ("read 1 file(s), 39 JSON line(s): 38 line(s) set aside unread (no detection can match them), 1 line(s) "
+                "decoded, 0 bad line(s); 1 event(s): 0 kept for the detections, 1 outside --from/--to")
+_SINGLE_EVENTS = "the input's events (from 2026-10-13T12:19:16.195Z to 2026-10-13T15:58:00.750Z)"
+
+
+@pytest.mark.parametrize(("given", "message"), [
+    (("--from", "2026-10-14"),
+     f"--from 2026-10-14T00:00:00.000Z is after every run that could see {_SINGLE_EVENTS}, so the period would end "
+     "before it starts: without --to it would end at 2026-10-13T16:48:00.750Z (to the last event, "
+     "2026-10-13T15:58:00.750Z, plus 50m: the longest lookback plus gap between two runs of a detection, for a run to "
+     "see that event (no search run reads risk)); give an earlier --from, or leave it out (the period then covers "
+     f"every event read); {_SINGLE_READ}"),
+    (("--to", "2026-10-13T11:00Z"),
+     f"--to 2026-10-13T11:00:00.000Z is before every run that could see {_SINGLE_EVENTS}, so the period would end "
+     "before it starts: without --from it would start at 2026-10-13T11:39:00.000Z (from the first event, "
+     "2026-10-13T12:19:16.195Z, less the longest lookback of the detections run, 40m, to the minute); give a later "
+     f"--to, or leave it out (the period then covers every event read); {_SINGLE_READ}"),
+], ids=["from-after-the-events", "to-before-the-events"])
+def test_one_end_given_past_the_events_is_said_plainly_never_as_a_backwards_period(
+        given: tuple[str, str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``--from`` alone after every run that could see the events (or ``--to`` alone before the first): the other
+    end, filled by default from the events, fell before it, and the message printed the period backwards ("in the
+    period 2026-10-14T00:00:00.000Z .. 2026-10-13T16:48:00.750Z"), leaving the reader to find which end was wrong.
+    It names the end given, the events' span, where the default would put the other end and why, and what to do;
+    exit 1 as for a period that misses the events (both ends given backwards are a usage error: test_usage_errors)."""
+    monkeypatch.chdir(REPO)
+    out_dir = tmp_path / "out"
+    status, out, shown = stderr_on_terminal(["backtest", "--events", str(SINGLE), "--detection", DECLINED, *given,
+                                             "--out", str(out_dir)], 80, REPO, 120)
+    assert (status, out, shown[-1]) == (1, b"", f"contentpack backtest: {message}")
+    assert not out_dir.exists()
+    status, text, err = backtest(capsys, "--events", str(SINGLE), "--detection", DECLINED, *given, "--format", "json")
+    assert (status, err) == (1, "")
+    assert json.loads(text) == {"ok": False, "diagnostics": [], "summary": message}
+
+
+def test_from_past_events_no_detection_can_match_is_not_a_report_of_a_backwards_period(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An input of events no detection can match, with ``--from`` after them: its zeros are the answer for any
+    period that holds them (test_lines_inside_the_period_...), so it printed a report of zeros, exit 0, under
+    "period 2026-10-14T00:00:00.000Z .. 2026-10-13T16:48:00.750Z". No period is no report: it says so, exit 1."""
+    monkeypatch.chdir(REPO)
+    quiet = tmp_path / "quiet.log"
+    quiet.write_text("".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
+                             if '"errorCode": 65004' not in line), encoding="utf-8")
+    status, out, err = backtest(capsys, "--events", str(quiet), "--detection", DECLINED, "--from", "2026-10-14")
+    assert (status, out) == (1, "")
+    assert err.startswith(f"contentpack backtest: --from 2026-10-14T00:00:00.000Z is after every run that could see "
+                          f"{_SINGLE_EVENTS}, so the period would end before it starts: ")
+
+
 def test_a_period_that_keeps_some_events_is_a_report_not_an_error(capsys: pytest.CaptureFixture[str],
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Only a period that kept none of the events a detection could match stops: one that keeps the refusal, the

@@ -1044,3 +1044,23 @@ def test_a_time_range_that_misses_every_event_says_where_the_events_are(spl: str
                      "search then reads every event)"]
     status, out, shown = stderr_on_terminal([*args, "--earliest", "2025-01-01T05:00:00Z"], 80, REPO, 60)
     assert (status, shown) == (0, [])
+
+
+@pytest.mark.parametrize("now", [(), ("--now", "1800000000")], ids=["events-surveyed", "with-now"])
+def test_a_backwards_time_range_is_said_to_be_empty_not_to_miss_the_events(now: tuple[str, ...],
+                                                                          tmp_path: Path) -> None:
+    """``--earliest`` after ``--latest``: the search reads no event and exits 0 with its zeros (assumed: no Splunk
+    document found says what a search over earliest > latest does; a range with no moment in it holds no event, as a
+    range without events returns none). The hint said the range backwards ("from 2025-01-02 (--earliest) to before
+    2025-01-01 (--latest)") as if the events missed it, and said nothing under ``--now``; it says the range is
+    empty, the two bounds in order of the options, and what to do."""
+    events = tmp_path / "events.log"
+    events.write_text('{"time": "2025-01-01T00:00:00Z", "user": "bob"}\n', encoding="utf-8")
+    status, out, shown = stderr_on_terminal(["search", "* | stats count", "--no-pack", "--events", str(events),
+                                             "--format", "csv", "--earliest", "2025-01-02T00:00:00Z", "--latest",
+                                             "2025-01-01T00:00:00Z", *now], 80, REPO, 60)
+    assert (status, out.decode().splitlines()) == (0, ["count", "0"])
+    assert shown == ["contentpack search: hint: only zeros, and the search's time range is empty: --earliest "
+                     "2025-01-02T00:00:00.000+00:00 is not before --latest 2025-01-01T00:00:00.000+00:00 (an event is "
+                     "in it from --earliest to before --latest), so no event can be in it; give an --earliest before "
+                     "--latest"]

@@ -312,11 +312,34 @@ class Summary:
         read as "no detection fired"). None when an event was kept, or none a detection could match was read:
         the zeros then are the answer, whatever the period."""
         read, result = self.backtest.reading, self.backtest.result
+        if result.end <= result.start:  # before "an event was kept": a period with no run has nothing to report
+            return self._no_period()
         if read.events or read.outside_span is None:
             return None
         return (f"no event a detection could match is in the period {iso(result.start)} .. {iso(result.end)}"
                 f"{self.period_reason()}, so there is nothing to report: {self._outside(read.outside_span, True)}; "
                 f"{self._read_line()}")
+
+    def _no_period(self) -> str:
+        """Why the period is empty, never printed backwards: ``--from`` alone at or after the end its default gives
+        (the last run that could see an event), or ``--to`` alone at or before the default start. Until 2026-12-08
+        the message printed the period as ``2026-11-01 .. 2026-10-26`` and left the reader to find which end was
+        wrong and why; both ends given so are a usage error before reading (``cli.backtest``)."""
+        result, default, span = self.backtest.result, self.backtest.result.clock, self.backtest.reading.span
+        events = "the input's events" + ("" if span is None else f" (from {iso(span[0])} to {iso(span[1])})")
+        empty = "would end before it starts" if result.end < result.start else "would be empty"
+        if default is not None and result.end == default.end and result.start != default.start:
+            given = f"--from {iso(result.start)} is after every run that could see {events}"
+            fix, other = "an earlier --from", f"without --to it would end at {iso(result.end)}"
+        elif default is not None and result.start == default.start and result.end != default.end:
+            given = f"--to {iso(result.end)} is before every run that could see {events}"
+            fix, other = "a later --to", f"without --from it would start at {iso(result.start)}"
+        else:  # both given (a caller other than the command line), or neither: no end to blame
+            given, fix = f"--from {iso(result.start)} is not before --to {iso(result.end)}", "--from before --to"
+            other = ""
+        said = f": {other}{self.period_reason()}" if other else ""
+        return (f"{given}, so the period {empty}{said}; give {fix}, or leave it out (the period then covers every "
+                f"event read); {self._read_line()}")
 
     def _read_line(self) -> str:
         read = self.backtest.reading

@@ -7,7 +7,8 @@ its maxout) follow on stderr, one line per distinct message of a detection, as i
 bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, never when it is piped. Exit
 status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
 run), an input without timed events, a period that kept none of the events a detection could match (all outside
-it: nothing written, as for an input without timed events), or an invalid pack; 2 usage or I/O error, or a period
+it: nothing written, as for an input without timed events), a ``--from`` or ``--to`` given alone past the events
+(the default other end before it: no period, ``Summary.missed``), or an invalid pack; 2 usage or I/O error, or a period
 longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 The options are declared in ``cli.backtest_options``.
 """

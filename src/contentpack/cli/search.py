@@ -717,7 +717,13 @@ def _outside_range(survey: Survey | None, window: _Window, tz: str) -> str | Non
     """What to say when every event read lies before --earliest or at or after --latest (the ``survey``'s oldest and
     newest ``_time``): the search read none, as Splunk's does over a time range without events, and until 2026-12-07
     said nothing of it, so zero results read as "nothing matched". None when some event is inside, the range is not
-    given, or the events' times are not known (``--now``: no survey)."""
+    given, or the events' times are not known (``--now``: no survey). A range that ends before it starts (or where it
+    starts) holds no moment, wherever the events are: that is said instead (it said the range backwards, "from
+    2026-10-13 (--earliest) to before 2026-10-12 (--latest)", as if the events were what missed it)."""
+    if window.earliest is not None and window.latest is not None and window.earliest >= window.latest:
+        return (f"the search's time range is empty: --earliest {_values('_time', window.earliest, tz)[0]} is not "
+                f"before --latest {_values('_time', window.latest, tz)[0]} (an event is in it from --earliest to "
+                "before --latest), so no event can be in it; give an --earliest before --latest")
     if survey is None or survey.oldest is None or survey.newest is None:
         return None
     before = window.earliest is not None and survey.newest < window.earliest
