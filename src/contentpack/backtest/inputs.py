@@ -1180,8 +1180,9 @@ def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
 
 def _refused(head: bytes, name: str) -> str | None:
     """Why the file ``name``, whose first bytes are ``head``, is not read whatever its kind: compressed otherwise
-    than gzip, UTF-16, Avro, another schema; None when nothing refuses it."""
-    refused = packed_refusal(head, name) or head_refusal(head, name)
+    than gzip, UTF-16, Avro, a tar archive (its member's JSON lines follow a header: read as a bad first line and
+    events), another schema; None when nothing refuses it."""
+    refused = packed_refusal(head, name) or tar_refusal(name, head) or head_refusal(head, name)
     return refused if refused is None or refused.startswith(name) else f"{name}: {with_docs(refused)}"
 
 
@@ -1215,6 +1216,24 @@ def xml_refusal(name: str, head: bytes) -> str | None:
         return None
     return (f"{name}: a Splunk XML export (<results>), which is not read: export the search as JSON or CSV instead "
             f"(Export > JSON or CSV, or the REST export's output_mode=json), with {EXPORT_FIELDS}")
+
+
+# A tar archive's first header block: the magic "ustar" at offset 257, NUL-terminated by POSIX ustar, followed by
+# two spaces by GNU tar's old format (POSIX.1-2017, pax, "ustar Interchange Format"; GNU tar manual, "Basic Tar
+# Format"). Gzip-compressed (.tar.gz, .tgz), the reader sees it once decompressed.
+_TAR_MAGIC = re.compile(rb"ustar(?:\x00| )")
+_TAR_MAGIC_AT = 257
+
+
+def tar_refusal(name: str, head: bytes) -> str | None:
+    """Why a tar archive (``tar czf exports.tar.gz exports/``, gzip or not) is not read, and what to give instead;
+    None for any other file. Its logs sit inside, behind a header block: the backtest read such a file as JSON lines
+    whose first line (header and first record) was bad, or called it "not a supported input" (newuser26), where a
+    zip archive is named and told to be decompressed."""
+    if not _TAR_MAGIC.match(head, _TAR_MAGIC_AT):
+        return None
+    return (f"{name}: a tar archive, which is not read: extract it first (tar -xf {shlex.quote(name)}) and give "
+            "the files or the folder it holds")
 
 
 def _needs_raw(name: str) -> str:

@@ -123,13 +123,17 @@ class SplUnsupportedError(SplError):
 
     ``feature`` names what is missing when it is a whole command or function: ``("command", "tstats")``,
     ``("function", "mvmap")`` (eval) or ``("stats function", "estdc")``, so a validator can tell a Splunk
-    built-in the engine lacks from a misspelt name.
+    built-in the engine lacks from a misspelt name. ``terms`` is an unknown command's text when it reads as a
+    search's terms (``NOT user IN ("a")``, ``user!="a"``): terms after a ``|`` with no ``search`` before them, as a
+    filter macro's definition written without it is where the detection calls it, which Splunk too answers as an
+    unknown command; its reader is told to write ``search`` before them, not to declare a custom command.
     """
 
     def __init__(self, message: str, *, offset: int | None = None, command: str | None = None,
-                 feature: tuple[str, str] | None = None) -> None:
+                 feature: tuple[str, str] | None = None, terms: str | None = None) -> None:
         super().__init__(message, offset=offset, command=command)
         self.feature = feature
+        self.terms = terms
 
 
 class SplMacroError(SplError):
