@@ -269,6 +269,31 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
 INCOMPLETE = "contentpack backtest: exit status 1, the figures are incomplete: "
 
 
+@pytest.mark.parametrize("cut", [30, 600], ids=["in-the-last-cells", "inside-the-raw"])
+def test_a_csv_export_cut_short_says_the_file_ends_inside_its_last_row(
+        cut: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Splunk CSV export whose download stopped mid-row: its last row was "the row's cells do not match the
+    header's 7 columns" alone, where a JSON export cut the same way says the file ends inside the line (an export cut
+    short?). The CSV row says it too, in both commands (search reads an export with the backtest's reader); a row
+    short of cells that ends its line is only that."""
+    export = csv_export(tmp_path / "week.csv", 120)
+    whole = export.read_bytes()
+    rows = len(whole.splitlines())
+    export.write_bytes(whole[:-cut])
+    said = (f"{export}:{rows}:1: warning[RP002]: the row's cells do not match the header's 7 columns; the file ends "
+            "inside this line (an export cut short?)")
+    status, _, err = backtest(capsys, "--events", str(export), "--root", str(REPO))
+    assert (status, err.splitlines()) == (1, [said, INCOMPLETE + "1 bad CSV row(s) left out"])
+    assert main(["search", "* | stats count", "--events", str(export), "--no-pack"]) == 1
+    assert said.replace("warning", "error") in capsys.readouterr().err
+
+    short = tmp_path / "short.csv"  # a row short of cells, its line ended: no word of the file's end
+    short.write_bytes(whole[:whole.rindex(b",", 0, len(whole) - 1)] + b"\r\n")
+    status, _, err = backtest(capsys, "--events", str(short), "--root", str(REPO))
+    assert (status, err.splitlines()[0]) == (1, f"{short}:{rows}:1: warning[RP002]: the row's cells do not match the "
+                                                "header's 7 columns")
+
+
 def test_the_last_line_says_why_the_exit_status_is_1_and_a_clean_run_has_none(
         tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A run whose only problem was bad lines printed its ``warning[RP002]`` lines, the files written, and exited

@@ -989,7 +989,7 @@ class EventReader:
                 # the line the error is on: DictReader.line_num is only updated by a row read whole
                 at = reader.reader.line_num
                 self.report.rows += 1
-                self.report.add_bad(name, at, f"unreadable CSV row: {exc}", ROWS)
+                self.report.add_bad(name, at, unended_reason(f"unreadable CSV row: {exc}", _unended(lines)), ROWS)
                 if at == done:  # no progress: the rest of the file cannot be read
                     break
                 done = at
@@ -999,7 +999,8 @@ class EventReader:
             self.report.saw(_maybe_time(row.get("_time")))
             try:
                 if None in row or any(value is None for value in row.values()):
-                    raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
+                    raise _BadRow(unended_reason(f"the row's cells do not match the header's {len(header)} columns",
+                                                 _unended(lines)))
                 if any(_ESCAPED.search(value) for value in row.values()):
                     raise _BadRow("not UTF-8")
                 event = self._export_row(row, name)
@@ -1096,6 +1097,13 @@ def _as_lines(head: bytes, name: str) -> str:
     command = (f"gunzip -c {shlex.quote(name)} | jq -c {program}" if compressed
                else f"jq -c {program} {shlex.quote(name)}")
     return f"{what}: {command} > {target}"
+
+
+def _unended(lines: Sequence[str]) -> bool:
+    """Whether a CSV row read from ``lines`` (``_recorded``) is the file's last with no line end: an export cut short,
+    whose last row was "the row's cells do not match the header's 7 columns" alone, where a JSON-lines file's cut
+    line says the file ends inside it (newuser26)."""
+    return bool(lines) and not lines[-1].endswith(("\n", "\r"))
 
 
 def _recorded(text: Iterable[str], lines: list[str]) -> Iterator[str]:
