@@ -15,6 +15,7 @@ import random
 import re
 import subprocess
 import sys
+import tarfile
 import zlib
 from pathlib import Path
 from typing import Any
@@ -266,6 +267,31 @@ def test_bad_lines_are_reported_and_the_exit_status_says_incomplete(
 
 
 INCOMPLETE = "contentpack backtest: exit status 1, the figures are incomplete: "
+
+
+@pytest.mark.parametrize("cut", [30, 600], ids=["in-the-last-cells", "inside-the-raw"])
+def test_a_csv_export_cut_short_says_the_file_ends_inside_its_last_row(
+        cut: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Splunk CSV export whose download stopped mid-row: its last row was "the row's cells do not match the
+    header's 7 columns" alone, where a JSON export cut the same way says the file ends inside the line (an export cut
+    short?). The CSV row says it too, in both commands (search reads an export with the backtest's reader); a row
+    short of cells that ends its line is only that."""
+    export = csv_export(tmp_path / "week.csv", 120)
+    whole = export.read_bytes()
+    rows = len(whole.splitlines())
+    export.write_bytes(whole[:-cut])
+    said = (f"{export}:{rows}:1: warning[RP002]: the row's cells do not match the header's 7 columns; the file ends "
+            "inside this line (an export cut short?)")
+    status, _, err = backtest(capsys, "--events", str(export), "--root", str(REPO))
+    assert (status, err.splitlines()) == (1, [said, INCOMPLETE + "1 bad CSV row(s) left out"])
+    assert main(["search", "* | stats count", "--events", str(export), "--no-pack"]) == 1
+    assert said.replace("warning", "error") in capsys.readouterr().err
+
+    short = tmp_path / "short.csv"  # a row short of cells, its line ended: no word of the file's end
+    short.write_bytes(whole[:whole.rindex(b",", 0, len(whole) - 1)] + b"\r\n")
+    status, _, err = backtest(capsys, "--events", str(short), "--root", str(REPO))
+    assert (status, err.splitlines()[0]) == (1, f"{short}:{rows}:1: warning[RP002]: the row's cells do not match the "
+                                                "header's 7 columns")
 
 
 def test_the_last_line_says_why_the_exit_status_is_1_and_a_clean_run_has_none(
@@ -566,11 +592,43 @@ def test_the_period_says_searchable_only_at_an_events_index_time(capsys: pytest.
                                        "event is searchable, 2026-10-13T17:25:53.000Z, plus 50m: ")
 
 
+@pytest.mark.parametrize(("name", "tar_format"), [("week.tar", tarfile.USTAR_FORMAT),
+                                                ("week.tar.gz", tarfile.GNU_FORMAT),
+                                                ("week.tgz", tarfile.PAX_FORMAT)])
+def test_a_tar_archive_of_the_exports_is_refused_saying_to_extract_it(
+        name: str, tar_format: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer packed the exports folder with ``tar czf`` to carry it to the machine running the pack and gave
+    the archive: the backtest called it "not a supported input: expected JSON lines ...", where a zip archive is
+    named and told to be decompressed, and ``search --events`` read a plain .tar as text, its header and padding
+    events. Both now name a tar archive (gzip-compressed or not, each format tar writes) and say to extract it."""
+    archive = tmp_path / name
+    with tarfile.open(archive, "w", format=tar_format) as packed:
+        packed.add(SINGLE, arcname="exports/single_user_declines.log")
+    if name != "week.tar":  # tar czf's
+        archive.write_bytes(gzip.compress(archive.read_bytes()))
+    refusal = (f"{archive}: a tar archive, which is not read: extract it first (tar -xf {archive}) and give the files "
+               "or the folder it holds")
+    status, stdout, err = backtest(capsys, "--events", str(archive), "--root", str(REPO))
+    assert (status, stdout, err) == (2, "", f"contentpack backtest: error: {refusal}\n")
+    status = main(["search", "* | stats count", "--events", str(archive), "--no-pack"])
+    assert (status, *capsys.readouterr()) == (2, "", f"contentpack search: error: {refusal}\n")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--events", "nope.log"], "nope.log: no such file or folder"),
     (["--events", str(SINGLE), "--from", "yesterday"], "--from: not a time: 'yesterday'"),
     (["--events", str(SINGLE), "--from", "2026-10-14", "--to", "2026-10-13"],
      "contentpack backtest: error: --to '2026-10-13' must be after --from '2026-10-14'\n"),
+    # the one day meant as --from and --to the same date: its end is the next day's date (newuser26)
+    (["--events", str(SINGLE), "--from", "2026-10-13", "--to", "2026-10-13"],
+     "contentpack backtest: error: --to '2026-10-13' must be after --from '2026-10-13' (a date alone is 00:00 UTC, "
+     "when its day begins: for the whole day 2026-10-13 give --to 2026-10-14)\n"),
+    (["--events", str(SINGLE), "--from", "2026-10-13T06:00+02:00", "--to", "2026-10-13"],
+     "contentpack backtest: error: --to '2026-10-13' must be after --from '2026-10-13T06:00+02:00' (a date alone is "
+     "00:00 UTC, when its day begins: for the whole day 2026-10-13 give --to 2026-10-14)\n"),
+    # a time of day is the moment meant: no word about days
+    (["--events", str(SINGLE), "--from", "2026-10-13T10:00", "--to", "2026-10-13T09:00"],
+     "contentpack backtest: error: --to '2026-10-13T09:00' must be after --from '2026-10-13T10:00'\n"),
     (["--events", str(SINGLE), "--detection", "No Such"], "--detection: no detection named 'No Such'"),
     # a name copied with a different case gets the pack's spelling back
     (["--events", str(SINGLE), "--detection", DECLINED.upper()],
@@ -795,6 +853,28 @@ def test_a_tuning_macro_filtering_on_a_field_no_result_has_stops_the_backtest_wh
                                    "--format", "json")
     assert status == 0 and json.loads(stdout)["totals"][TENANT_WIDE]["notables"] > 0, err
     assert json.loads(stdout)["hints"] == [] and "hint:" not in err
+
+
+@pytest.mark.parametrize("terms, name", [('NOT user IN ("svc@contoso.example")', "NOT"),
+                                         ('user!="svc@contoso.example"', "user")])
+def test_a_filter_macro_written_without_search_says_to_write_search_before_its_terms(
+        terms: str, name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer tuning a detection wrote the filter macro's definition as the exclusion alone (``NOT user IN
+    (...)``, where the README writes ``search NOT user IN (...)``): the detection calls the macro after a '|', so
+    Splunk reads ``NOT`` as a command, and the backtest stopped on CP061 telling to declare 'NOT' in
+    ``custom_commands``, another app's command. It now says the text reads as a search's terms and what to write."""
+    root = _tuned(tmp_path / name, terms)
+    status, stdout, err = backtest(capsys, "--root", str(root), "--events", str(PATHS), "--detection", TENANT_WIDE)
+    assert (status, stdout) == (1, ""), err
+    first, last = err.splitlines()
+    assert first.endswith(
+        f"error[CP061]: unknown search command '{name}': '{terms}' reads as a search's terms, which follow a '|' "
+        f"only after the search command: 'search {terms}' (a filter macro's definition too: the detection calls "
+        f"it after a '|') (in detection '{TENANT_WIDE}'), inside the expansion of macro "
+        "`entra_id_tenant_wide_admin_consent_granted_filter`"), first
+    assert "custom_commands" not in first
+    assert last == ("contentpack backtest: the pack is invalid; fix it (contentpack validate) before running its "
+                    "detections")
 
 
 def test_a_filter_macro_named_after_no_detection_is_warned_of_by_the_backtest(

@@ -186,6 +186,10 @@ def test_an_error_that_would_not_round_trip_is_not_stored() -> None:
     extra.hint = "more"  # type: ignore[attr-defined]
     for odd in (Special("x"), extra, SplUnsupportedError("x", feature=["command", "x"])):  # type: ignore[arg-type]
         assert spl_answers.encode(([odd], False)) is None
+    # search terms after a '|' (``| NOT user IN (...)``): parsed again, so CP061 says to write ``search`` every run
+    terms = SplUnsupportedError("command 'NOT' is not supported", offset=2, command="NOT", feature=("command", "NOT"),
+                                terms='NOT user IN ("a")')
+    assert spl_answers.encode(([terms], False)) is None
 
 
 @pytest.mark.parametrize("bad", [None, ("bogus",), ((("nosuchkind", "m", 0, None, None),), False),

@@ -989,7 +989,7 @@ class EventReader:
                 # the line the error is on: DictReader.line_num is only updated by a row read whole
                 at = reader.reader.line_num
                 self.report.rows += 1
-                self.report.add_bad(name, at, f"unreadable CSV row: {exc}", ROWS)
+                self.report.add_bad(name, at, unended_reason(f"unreadable CSV row: {exc}", _unended(lines)), ROWS)
                 if at == done:  # no progress: the rest of the file cannot be read
                     break
                 done = at
@@ -999,7 +999,8 @@ class EventReader:
             self.report.saw(_maybe_time(row.get("_time")))
             try:
                 if None in row or any(value is None for value in row.values()):
-                    raise _BadRow(f"the row's cells do not match the header's {len(header)} columns")
+                    raise _BadRow(unended_reason(f"the row's cells do not match the header's {len(header)} columns",
+                                                 _unended(lines)))
                 if any(_ESCAPED.search(value) for value in row.values()):
                     raise _BadRow("not UTF-8")
                 event = self._export_row(row, name)
@@ -1098,6 +1099,13 @@ def _as_lines(head: bytes, name: str) -> str:
     return f"{what}: {command} > {target}"
 
 
+def _unended(lines: Sequence[str]) -> bool:
+    """Whether a CSV row read from ``lines`` (``_recorded``) is the file's last with no line end: an export cut short,
+    whose last row was "the row's cells do not match the header's 7 columns" alone, where a JSON-lines file's cut
+    line says the file ends inside it (newuser26)."""
+    return bool(lines) and not lines[-1].endswith(("\n", "\r"))
+
+
 def _recorded(text: Iterable[str], lines: list[str]) -> Iterator[str]:
     """``text``'s lines, each added to ``lines`` as the CSV reader takes it (the caller clears it before a row)."""
     for line in text:
@@ -1180,8 +1188,9 @@ def _decompressed(handle: io.BufferedReader) -> io.BufferedReader:
 
 def _refused(head: bytes, name: str) -> str | None:
     """Why the file ``name``, whose first bytes are ``head``, is not read whatever its kind: compressed otherwise
-    than gzip, UTF-16, Avro, another schema; None when nothing refuses it."""
-    refused = packed_refusal(head, name) or head_refusal(head, name)
+    than gzip, UTF-16, Avro, a tar archive (its member's JSON lines follow a header: read as a bad first line and
+    events), another schema; None when nothing refuses it."""
+    refused = packed_refusal(head, name) or tar_refusal(name, head) or head_refusal(head, name)
     return refused if refused is None or refused.startswith(name) else f"{name}: {with_docs(refused)}"
 
 
@@ -1215,6 +1224,24 @@ def xml_refusal(name: str, head: bytes) -> str | None:
         return None
     return (f"{name}: a Splunk XML export (<results>), which is not read: export the search as JSON or CSV instead "
             f"(Export > JSON or CSV, or the REST export's output_mode=json), with {EXPORT_FIELDS}")
+
+
+# A tar archive's first header block: the magic "ustar" at offset 257, NUL-terminated by POSIX ustar, followed by
+# two spaces by GNU tar's old format (POSIX.1-2017, pax, "ustar Interchange Format"; GNU tar manual, "Basic Tar
+# Format"). Gzip-compressed (.tar.gz, .tgz), the reader sees it once decompressed.
+_TAR_MAGIC = re.compile(rb"ustar(?:\x00| )")
+_TAR_MAGIC_AT = 257
+
+
+def tar_refusal(name: str, head: bytes) -> str | None:
+    """Why a tar archive (``tar czf exports.tar.gz exports/``, gzip or not) is not read, and what to give instead;
+    None for any other file. Its logs sit inside, behind a header block: the backtest read such a file as JSON lines
+    whose first line (header and first record) was bad, or called it "not a supported input" (newuser26), where a
+    zip archive is named and told to be decompressed."""
+    if not _TAR_MAGIC.match(head, _TAR_MAGIC_AT):
+        return None
+    return (f"{name}: a tar archive, which is not read: extract it first (tar -xf {shlex.quote(name)}) and give "
+            "the files or the folder it holds")
 
 
 def _needs_raw(name: str) -> str:

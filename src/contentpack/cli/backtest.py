@@ -16,7 +16,9 @@ The options are declared in ``cli.backtest_options``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -123,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
         if start is not None and end is not None:
             if end <= start:
                 # the values as typed: "--to must be after --from" alone left the reader to find which was wrong
-                raise _Usage(f"--to {args.end!r} must be after --from {args.start!r}")
+                raise _Usage(f"--to {args.end!r} must be after --from {args.start!r}"
+                             f"{_day_begins(args.end, start)}")
             check_period(start, end)  # before reading gigabytes of input
         unwritable = None if args.out is None else folder_problem(args.out, REPORT_FILES)
         if unwritable is not None:
@@ -188,6 +191,22 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # the path and why (spl.files.os_problem), not Python's "[Errno 2] ...: 'path'"
         return usage_error("backtest", os_problem(exc))
     return report(args, backtest, summary, written)
+
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # ISO 8601's calendar date alone (20261109 is epoch seconds)
+
+
+def _day_begins(to: str, start: float) -> str:
+    """Why ``--to``, not after ``start``, ends the period too early when it is a date alone whose day ``start``
+    lies in: the date is the moment its day begins, so ``--from 2026-11-09 --to 2026-11-09``, meant as that one
+    day, simulated nothing (newuser26); "" otherwise (a time of day or epoch seconds is the moment meant)."""
+    if not _DATE.fullmatch(to.strip()):
+        return ""
+    day = dt.date.fromisoformat(to.strip())  # a calendar date: typed_time read it, as UTC's midnight
+    if start >= dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp() + 86400:
+        return ""  # the day's end is no later than --from: the dates are the wrong way round
+    return (f" (a date alone is 00:00 UTC, when its day begins: for the whole day {day.isoformat()} give --to "
+            f"{(day + dt.timedelta(days=1)).isoformat()})")
 
 
 def _narrow(exc: TooLarge, args: argparse.Namespace) -> str:

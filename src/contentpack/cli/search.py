@@ -38,7 +38,8 @@ from rich.table import Table
 from contentpack.backtest.foreign import SOURCETYPE as AZURE_MONITOR
 from contentpack.backtest.foreign import HEAD_BYTES, file_refusal, with_docs
 from contentpack.backtest.inputs import (EventReader, InputError, Metadata, ReadReport, csv_refusal, empty_notes,
-                                         find_inputs, indexed_early_note, not_read, wrapped_input, xml_refusal)
+                                         find_inputs, indexed_early_note, not_read, tar_refusal, wrapped_input,
+                                         xml_refusal)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.cli.common import SETUP_FAILED, print_failure, usage_error
 from contentpack.cli.pack_loading import PackUnavailable, default_source, load_valid_pack, pack_root
@@ -474,8 +475,8 @@ def run(args: argparse.Namespace) -> int:
                 refused = file_refusal(Path(path), head) if args.sourcetype == AZURE_MONITOR else None
                 if refused is not None:  # another Entra ID schema read as azure:monitor:aad: nothing would match
                     raise UsageError(f"{refused}; to search the file as it is, give its own --sourcetype")
-                refused = csv_refusal(path, head) or xml_refusal(path, head)
-                if refused is not None:  # a CSV without _raw, whose header was read as an event; XML results
+                refused = csv_refusal(path, head) or xml_refusal(path, head) or tar_refusal(path, head)
+                if refused is not None:  # a CSV without _raw, whose header was read as an event; XML results; tar
                     raise UsageError(refused)
                 # JSON lines, text and exports are streamed at search time (never held whole); a JSON array is
                 # decoded whole; an export or Event Hub messages are read as backtest reads them

@@ -123,13 +123,22 @@ class SplUnsupportedError(SplError):
 
     ``feature`` names what is missing when it is a whole command or function: ``("command", "tstats")``,
     ``("function", "mvmap")`` (eval) or ``("stats function", "estdc")``, so a validator can tell a Splunk
-    built-in the engine lacks from a misspelt name.
+    built-in the engine lacks from a misspelt name. ``terms`` is an unknown command's text when it reads as a
+    search's terms (``NOT user IN ("a")``, ``user!="a"``): terms after a ``|`` with no ``search`` before them, as a
+    filter macro's definition written without it is where the detection calls it, which Splunk too answers as an
+    unknown command; its reader is told to write ``search`` before them, not to declare a custom command. Set on the
+    instance only when there are terms: validate's stored parser answers (``content.rules.spl_answers``) keep an
+    error of message, offset, command and feature alone, so such a rare error is parsed again, not stored.
     """
 
+    terms: str | None = None
+
     def __init__(self, message: str, *, offset: int | None = None, command: str | None = None,
-                 feature: tuple[str, str] | None = None) -> None:
+                 feature: tuple[str, str] | None = None, terms: str | None = None) -> None:
         super().__init__(message, offset=offset, command=command)
         self.feature = feature
+        if terms is not None:
+            self.terms = terms
 
 
 class SplMacroError(SplError):

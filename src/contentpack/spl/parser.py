@@ -24,6 +24,11 @@ from contentpack.spl.macros import Expanded, MacroDef, expand
 _COMMAND_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)")
 # A map search's "$field$" where a command's name goes: map writes each result's value there (command_words)
 _TOKEN_COMMAND = re.compile(r"\s*(\$[^\s$]+\$)")
+# An unknown command's text that reads as a search's terms: a boolean operator, or a field compared or listed
+# (``NOT user IN (...)``, ``user!="x"``, ``properties.appId="x"``): ``search`` left out after a '|'
+_SEARCH_TERMS = re.compile(r"\s*(?:(?:NOT|AND|OR)\b|[A-Za-z_][\w.{}*:-]*\s*(?:!?=|[<>]=?|\s+IN\s*\())",
+                           re.IGNORECASE)
+_TERMS_SHOWN = 60  # characters of such text quoted in the hint
 _APPEND = re.compile(r"(?:^|\s)append\s*=\s*(?:t|true|1)\b", re.IGNORECASE)
 
 
@@ -300,6 +305,14 @@ def is_map_search_string(tokens: Sequence[Token], at: int) -> bool:
             and tokens[at - 2].text.lower() == "search")
 
 
+def _search_terms(text: str) -> str | None:
+    """``text`` (an unknown command's segment) cut to its first characters when it reads as a search's terms."""
+    if not _SEARCH_TERMS.match(text):
+        return None
+    terms = " ".join(text.split())
+    return terms if len(terms) <= _TERMS_SHOWN else terms[:_TERMS_SHOWN - 3] + "..."
+
+
 def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: OffsetMap, subsearch: bool,
                    parse_nested: Callable[[str, int], Pipeline]) -> Command | None:
     """One pipeline segment as a command (None for the empty text before a leading ``|``)."""
@@ -325,7 +338,7 @@ def _parse_command(index: int, segment: Segment, leading_pipe: bool, mapper: Off
     spec = get_command(name)
     if spec is None:
         raise SplUnsupportedError(f"command '{name}' is not supported", offset=name_offset, command=name,
-                                  feature=("command", name))
+                                  feature=("command", name), terms=_search_terms(segment.text))
     command_input = CommandInput(
         name=name.lower() if name.lower() != "search" else "search",
         offset=name_offset,

@@ -151,6 +151,11 @@ def unknown_name(error: SplError, custom: frozenset[str]) -> str | None:
     if kind == "command":
         if low in known.commands or low in custom:
             return None
+        terms = getattr(error, "terms", None)
+        if terms is not None:  # `search` left out after a '|': what to write, not a command name to correct
+            return (f"unknown search command '{name}': '{terms}' reads as a search's terms, which follow a '|' only "
+                    f"after the search command: 'search {terms}' (a filter macro's definition too: the detection calls "
+                    "it after a '|')")
         return f"unknown search command '{name}'{did_you_mean(name, known.commands | custom)}"
     if kind == "function":
         if low in known.eval_functions:
@@ -167,7 +172,8 @@ def unknown_name_message(error: SplError, custom: frozenset[str]) -> str | None:
     """CP061's message for an unsupported command/function that is not a Splunk built-in, else None."""
     unknown = unknown_name(error, custom)
     feature = getattr(error, "feature", None)
-    if unknown is not None and feature is not None and feature[0] == "command":
+    if (unknown is not None and feature is not None and feature[0] == "command"
+            and getattr(error, "terms", None) is None):
         return (f"{unknown}: it is not a Splunk command; a command another app provides must be declared in "
                 "contentpack.yml custom_commands")
     return unknown
