@@ -226,6 +226,13 @@ URL_SECRET = "url-pw-7c1e"
      "https://sh.example:8089/?********"),
     (["--splunk", "https://sh.example:8089", "--mode", f"https://a:{URL_SECRET}@sh.example"],
      "https://********@sh.example"),
+    # the same URLs written without their https:// (docs/splunk.md listed them as not covered until 2026-12-07)
+    (["--splunk", "https://sh.example:8089", "--splnk", f"admin:{URL_SECRET}@sh.example:8089"],
+     "--splnk ********@sh.example:8089"),
+    (["--splunk", "https://sh.example:8089", f"--splnk=admin:{URL_SECRET}@[::1]:8089"], "--splnk=********@[::1]:8089"),
+    (["--splunk", "https://sh.example:8089", "--timeout", f"admin:{URL_SECRET}@sh.example:8089"],
+     "'********@sh.example:8089'"),
+    (["--splunk", "https://sh.example:8089", "--mode", f"a:p@ss:{URL_SECRET}@10.0.0.1"], "'********@10.0.0.1'"),
 ])
 def test_no_url_credentials_in_a_usage_error_quoting_the_command_line(capsys: pytest.CaptureFixture[str],
                                                                       words: list[str], shown: str) -> None:
@@ -236,24 +243,61 @@ def test_no_url_credentials_in_a_usage_error_quoting_the_command_line(capsys: py
     assert URL_SECRET not in err, err
 
 
+def test_a_usage_error_keeps_times_and_mail_addresses_beside_a_hidden_url_without_its_scheme(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """What the scheme-less pattern must not take for a user name and password: a time modifier's snap after a
+    clock time (``10:00@d``, an absolute time snapped to a Monday), an e-mail address (no ``:`` before ``@``) and
+    a Windows path (a drive letter's ``:``)."""
+    kept = ["10:00@d", "10/15/2026:06:00:00@w1", "-1d@d+6h", "alice@contoso.com", "C:\\pkgs\\app@1.0.tgz"]
+    with pytest.raises(SystemExit):
+        cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", "https://sh.example:8089", "--earlist", *kept,
+                     f"admin:{URL_SECRET}@sh.example:8089"])
+    err = capsys.readouterr().err
+    assert f"unrecognized arguments: --earlist {' '.join(kept)} ********@sh.example:8089" in " ".join(err.split()), err
+    assert URL_SECRET not in err, err
+
+
+@pytest.mark.parametrize("command", [["deploy", "--splunk"], ["replay", "--splunk", "https://sh.example:8089",
+                                                             "--hec-url"]])
+def test_a_url_without_its_scheme_is_refused_unechoed(capsys: pytest.CaptureFixture[str],
+                                                      command: list[str]) -> None:
+    """``--splunk``/``--hec-url`` refuse ``admin:PASSWORD@sh:8089`` (urlsplit reads ``admin`` as its scheme) in
+    a usage error of their own, not argparse's, so not :func:`redacted`: its words must not quote it."""
+    run = cli(capsys, [command[0], "--root", str(ROOT), *command[1:], f"admin:{URL_SECRET}@sh.example:8089"])
+    assert run.code == 2 and "error: --" in run.err and "not a URL such as https://" in run.err, run.err
+    assert URL_SECRET not in run.out + run.err, run.err
+
+
+def test_a_package_location_without_its_scheme_is_refused_without_its_user_information(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """``--package ci:TOKEN@repo.example/app.tgz`` is neither a URL nor an absolute path: the refusal quotes the
+    location, which showed the token until 2026-12-07 (``credentials.shown_location`` read only a ``scheme://``)."""
+    run = cli(capsys, ["deploy", "--root", str(ROOT), "--splunk", "https://sh.example:8089", "--mode", "package",
+                       "--package", f"ci:{URL_SECRET}@repo.example/app.tgz"])
+    assert run.code == 2 and "--package ********@repo.example/app.tgz: not an absolute path or a URL" in run.err, \
+        run.err
+    assert URL_SECRET not in run.out + run.err, run.err
+
+
 @pytest.mark.parametrize("mode", ["token", "password"])
 def test_no_secret_in_an_internal_error(double: SplunkdDouble, capsys: pytest.CaptureFixture[str],
                                         monkeypatch: pytest.MonkeyPatch, mode: str) -> None:
-    """A bug whose exception quotes a credential or the session key (here one planted after the log-in): the
-    last line of defence prints its message, each secret scrubbed."""
+    """A bug whose exception quotes a credential, the session key (here one planted after the log-in) or a URL
+    written without its scheme: the last line of defence prints its message, each secret scrubbed."""
     from contentpack.splunk.client import SplunkConnection
 
     (token_env if mode == "token" else password_env)(monkeypatch, double)
 
     def bug(connection: SplunkConnection, *args: object, **kwargs: object) -> None:
         given = [os.environ.get(name, "") for name in ("SPLUNK_TOKEN", "SPLUNK_PASSWORD", "SPLUNK_HEC_TOKEN")]
-        raise RuntimeError(f"bug near {connection.service.token} {' '.join(given)}")
+        raise RuntimeError(f"bug near {connection.service.token} {' '.join(given)} admin:{URL_SECRET}@sh:8089")
 
     monkeypatch.setattr("contentpack.splunk.deploy.deploy_objects", bug)
     monkeypatch.delenv("CONTENTPACK_DEBUG", raising=False)
     out = run_cli(capsys, double, "deploy")
-    assert "contentpack: internal error: RuntimeError: bug near " in out and "********" in out, out
+    assert "contentpack: internal error: RuntimeError: bug near " in out and " ********@sh:8089" in out, out
     assert_clean(double, out)
+    assert URL_SECRET not in out, out
     assert not any(key in out for key in double.state.sessions), out
 
 

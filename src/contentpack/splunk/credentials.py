@@ -96,6 +96,29 @@ def remembered() -> tuple[str, ...]:
 
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+")
+# The user information of a URL written without its scheme (``admin:PASSWORD@sh:8089``): a user name, ``:``, then
+# anything up to the last ``@`` before a host name or a bracketed IPv6 address. Neither an e-mail address (no ``:``
+# before its ``@``), nor a URL with its scheme (``:`` then ``//``: ``_URL``'s), nor a Windows path (a drive letter,
+# ``:`` and a slash: ``C:\pkgs\app@1.0.tgz``); a quote, ``=`` or bracket before the user name stays (``'admin:...'``
+# as argparse quotes a value, ``--splnk=admin:...``).
+_USER_INFO = re.compile(r"(?![A-Za-z]:[/\\])[^\s:@/'\"=,;()\[\]{}<>]+:(?!//)\S*@(?=(\[|[\w.-]+))")
+
+
+def _hidden_user_info(match: re.Match[str]) -> str:
+    """``********@`` for a scheme-less URL's user information; a time modifier's snap as it was (``10:00@d``,
+    ``06:00:00@w1`` quoted by a usage error: no host is named ``d`` or ``w1``), by the SPL engine's own reading."""
+    from contentpack.spl.timeutil import modifier_terms
+
+    try:
+        modifier_terms(f"@{match.group(1)}")
+    except ValueError:
+        return f"{REDACTED}@"
+    return match.group()
+
+
+def _without_user_info(text: str) -> str:
+    """``text`` with the user information of every URL written without its scheme hidden (``_USER_INFO``)."""
+    return _USER_INFO.sub(_hidden_user_info, text)
 
 
 def redacted(text: str) -> str:
@@ -103,8 +126,9 @@ def redacted(text: str) -> str:
     replaced by ``********``: for text no caller vetted, which may quote the command line. Why: the ``--splunk``
     URL refuses ``https://admin:PASSWORD@sh:8089``, but argparse's usage error came first and echoed it
     (``unrecognized arguments: --splnk https://admin:PASSWORD@sh:8089``), into a CI log that had shown the
-    command with the variable unexpanded."""
-    return scrub(_URL.sub(lambda url: shown_location(url.group()), text), remembered())
+    command with the variable unexpanded. The same URL written without its ``https://`` (``--splnk
+    admin:PASSWORD@sh:8089``) loses its user information too (``_USER_INFO``)."""
+    return scrub(_without_user_info(_URL.sub(lambda url: shown_location(url.group()), text)), remembered())
 
 
 def location_secrets(location: str) -> tuple[str, ...]:
@@ -126,8 +150,10 @@ def location_secrets(location: str) -> tuple[str, ...]:
 
 
 def shown_location(location: str) -> str:
-    """``location`` as messages may show it: its :func:`location_secrets` replaced by ``********``."""
-    return scrub(location, location_secrets(location))
+    """``location`` as messages may show it: its :func:`location_secrets` replaced by ``********``, and the user
+    information of one written without its scheme (``ci:TOKEN@repo.example/app.tgz``, refused as neither a URL
+    nor an absolute path by a message that quotes it)."""
+    return _without_user_info(scrub(location, location_secrets(location)))
 
 
 NETRC_ENTRY = f"machine HOST login USER password SECRET (for a token: login {TOKEN_LOGIN} password TOKEN)"
