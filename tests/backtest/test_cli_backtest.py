@@ -22,6 +22,7 @@ from typing import Any
 
 import pytest
 
+from contentpack.backtest.foreign import READ_INSTEAD
 from contentpack.backtest.inputs import MAX_REPORTED
 from contentpack.cli import main
 from pack_copies import CUT_MESSAGE, pack_copy, pack_with_cut_subsearch, pack_with_edit
@@ -443,6 +444,73 @@ def test_no_timed_events_under_format_json_is_the_one_json_document(tmp_path: Pa
         "diagnostics": [{"path": str(cut), "line": 1, "col": 86, "severity": "warning", "rule": "RP002",
                          "message": "malformed JSON event: unterminated string"}],
         "summary": f"no timed events in the input (1 JSON line(s) read: {ONE_BAD}): nothing to simulate"}
+
+
+# Other products' logs, a record a line as each product exports them (the fields abridged): AWS CloudTrail and Okta's
+# System Log time their records otherwise than Azure Monitor (eventTime, published), the Azure Activity log does not.
+CLOUDTRAIL = ['{"eventVersion": "1.08", "eventTime": "2026-10-13T14:25:53Z", "eventSource": "signin.amazonaws.com", '
+              '"eventName": "ConsoleLogin", "sourceIPAddress": "203.0.113.9"}',
+              '{"eventVersion": "1.08", "eventTime": "2026-10-13T14:31:02Z", "eventSource": "s3.amazonaws.com", '
+              '"eventName": "GetObject", "sourceIPAddress": "203.0.113.9"}']
+OKTA = ['{"uuid": "c1", "published": "2026-10-13T14:25:53.272Z", "eventType": "user.session.start", '
+        '"displayMessage": "User login to Okta", "outcome": {"result": "SUCCESS"}}']
+ACTIVITY = ['{"time": "2026-10-13T14:25:53.2720000Z", "resourceId": "/SUBSCRIPTIONS/0A1B/RESOURCEGROUPS/RG/PROVIDERS/'
+            'MICROSOFT.COMPUTE/VIRTUALMACHINES/VM1", "operationName": "MICROSOFT.COMPUTE/VIRTUALMACHINES/WRITE", '
+            '"category": "Administrative", "resultType": "Success", "callerIpAddress": "203.0.113.9"}',
+            '{"time": "2026-10-13T15:02:11.0000000Z", "resourceId": "/SUBSCRIPTIONS/0A1B/PROVIDERS/'
+            'MICROSOFT.AUTHORIZATION/POLICYDEFINITIONS/P1", "operationName": "MICROSOFT.AUTHORIZATION/POLICIES/AUDIT/'
+            'ACTION", "category": "Policy", "resultType": "Succeeded"}']
+NOT_ENTRA = ("the input holds no Entra ID sign-in or audit records (Azure Monitor's category SignInLogs or AuditLogs, "
+             "resourceId .../providers/Microsoft.aadiam){}; no detection can match any of it, so there is nothing to "
+             f"report: {READ_INSTEAD}; read 1 file(s), {{}} JSON line(s): {{}} line(s) set aside unread (no detection "
+             "can match them), 0 line(s) decoded, 0 bad line(s); 0 event(s): 0 kept for the detections")
+
+
+@pytest.mark.parametrize(("lines", "found"), [
+    (CLOUDTRAIL, ": its records name AWS CloudTrail eventSource signin.amazonaws.com, s3.amazonaws.com"),
+    (OKTA, ": its records name Okta System Log eventType user.session.start"),
+    (ACTIVITY, ": its records name Azure Monitor category Administrative, Policy"),
+    ([line.replace('"eventSource"', '"service"') for line in CLOUDTRAIL], ""),
+], ids=["cloudtrail", "okta", "azure-activity", "nothing-named"])
+def test_another_products_logs_stop_saying_they_are_not_entra_id_records(
+        lines: list[str], found: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new user's CloudTrail or Okta JSON stopped at "no timed events in the input ... set aside unread" (exit 1),
+    and an Azure Activity log export, timed by its ``time``, gave a report of zeros and exit 0, report.html's headline
+    "No notables in this period", exactly what a quiet tenant gives; neither said the records were not Entra ID's.
+    No record an Entra ID sign-in or audit record is nothing to judge: one message, the last thing the terminal shows,
+    says so and names what the first lines hold when a known key tells, exit 1, nothing on stdout, no --out written,
+    and under --format json the one JSON document of a failure."""
+    monkeypatch.chdir(REPO)
+    logs = tmp_path / "logs.json"
+    logs.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    message = NOT_ENTRA.format(found, len(lines), len(lines))
+    out_dir = tmp_path / "out"
+    status, out, shown = stderr_on_terminal(["backtest", "--events", str(logs), "--out", str(out_dir)], 80, REPO, 120)
+    assert (status, out, shown[-1]) == (1, b"", f"contentpack backtest: {message}")
+    assert not out_dir.exists()
+    status, text, err = backtest(capsys, "--events", str(logs), "--format", "json")
+    assert (status, err) == (1, "")
+    assert json.loads(text) == {"ok": False, "diagnostics": [], "summary": message}
+
+
+def test_entra_id_records_no_detection_can_match_beside_another_products_are_a_report(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """An Azure Activity log alone stops (exit 1, above); beside a quiet tenant's Entra ID records (none a detection
+    run can match) it is a report of zeros, exit 0, as the records alone are: one Entra ID record read is a tenant to
+    judge, in the second file read as in the first, and in a gzip file, whose bytes are looked at decompressed."""
+    monkeypatch.chdir(REPO)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a_activity.json").write_text("".join(line + "\n" for line in ACTIVITY), encoding="utf-8")
+    status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED)
+    assert (status, out) == (1, ""), err
+    quiet = "".join(line + "\n" for line in SINGLE.read_text(encoding="utf-8").splitlines()
+                    if '"errorCode": 65004' not in line)
+    (folder / "b_entra.log.gz").write_bytes(gzip.compress(quiet.encode()))
+    status, out, err = backtest(capsys, "--events", str(folder), "--detection", DECLINED, "--format", "json")
+    assert status == 0, err
+    assert json.loads(out)["input"]["events_kept"] == 0
 
 
 # What a period before the logs says instead of a report (``Summary.missed``): the period, where the events a

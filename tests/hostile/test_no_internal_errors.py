@@ -126,10 +126,12 @@ def test_backtest_inputs_with_an_infinite_time_or_deep_nesting_are_handled(tmp_p
     document.write_text("[" + '{"records": [' * 2000 + "]}" * 2000 + "]", encoding="utf-8")
     line = tmp_path / "deep_line.json"
     line.write_text('{"records": [' + "[" * 5000 + "]" * 5000 + "]}\n", encoding="utf-8")
-    for path in (export, document, line):
+    # the line is well-formed, set aside unread, and no Entra ID record: said so since 2026-12-08 (``unread_stop``)
+    for path, said in ((export, "no timed events in the input"), (document, "no timed events in the input"),
+                       (line, "the input holds no Entra ID sign-in or audit records")):
         outcome = run_cli("backtest", "--root", str(root), "--events", str(path))
         outcome.assert_handled()
-        assert outcome.returncode == 1 and "no timed events in the input" in outcome.stderr, outcome.stderr
+        assert outcome.returncode == 1 and said in outcome.stderr, outcome.stderr
 
 
 @pytest.mark.parametrize("when", ['"9999-12-31T23:59:59Z"', "1e400", "-1e20", "1e20", '"nan"'])
@@ -138,7 +140,9 @@ def test_event_times_no_calendar_holds_are_not_event_times(tmp_path: Path, when:
     the scheduled simulation: such a time is no timestamp, as Splunk ignores one beyond MAX_DAYS_HENCE."""
     root = copy_pack(tmp_path)
     events = tmp_path / "events.json"
-    events.write_text('{"time": "2026-10-13T12:00:00Z", "operationName": "Sign-in activity"}\n'
+    # sign-in records (their category: an input without an Entra ID record stops before the simulation, unread_stop)
+    events.write_text('{"time": "2026-10-13T12:00:00Z", "category": "SignInLogs", '
+                      '"operationName": "Sign-in activity"}\n'
                       f'{{"time": {when}, "operationName": "Sign-in activity"}}\n', encoding="utf-8")
     outcome = run_cli("backtest", "--root", str(root), "--events", str(events), timeout=30)
     outcome.assert_handled()

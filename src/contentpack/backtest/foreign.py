@@ -45,6 +45,7 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from contentpack.cut_lists import cut_list
 from contentpack.spl.events import AVRO_ADVICE, EXPORT_ADVICE, MAX_ARRAY_FILE_BYTES
 from contentpack.spl.files import open_regular
 
@@ -293,3 +294,48 @@ def file_refusal(path: Path, head: bytes) -> str | None:
     except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return document_refusal(document, str(path))
+
+
+# What every Entra ID sign-in and audit record of Azure Monitor holds in its text, however it is exported (a line, an
+# Event Hub message, a Splunk export's _raw, JSON-escaped or CSV-quoted: none has a quote or a slash): its
+# ``resourceId`` ends ``/providers/Microsoft.aadiam`` and its ``category`` is ``SignInLogs`` (or
+# ``NonInteractiveUserSignInLogs``, ``ServicePrincipalSignInLogs``, ``ManagedIdentitySignInLogs``) or ``AuditLogs``
+# (shared/reference/azure_monitor_aad.md §1-2). An input none of whose bytes holds one is another product's logs,
+# whatever its times (``ReadReport.entra``).
+ENTRA_MARKS = (b"Microsoft.aadiam", b"SignInLogs", b"AuditLogs")
+MARK_OVERLAP = max(map(len, ENTRA_MARKS)) - 1  # a chunk's last bytes, looked at again with the next chunk's
+
+# What other products' records are told by, from a file's first bytes, only to name them when no Entra ID record was
+# read: Azure Monitor's other logs (the Activity log's ``category`` ``Administrative``, ``Policy``, ...), AWS
+# CloudTrail's ``eventSource`` (``signin.amazonaws.com``), Okta's System Log ``eventType`` (``user.session.start``).
+# A hint, never a judgement: a value of one of these keys says nothing of the rest of the file.
+OTHER_KEYS = {"category": "Azure Monitor category", "eventSource": "AWS CloudTrail eventSource",
+              "eventType": "Okta System Log eventType"}
+HINT_BYTES = 1 << 16  # the first bytes of a file looked at for them
+SHOWN_VALUES = 3  # of each key, the first values named
+_OTHER = re.compile(rb'"(' + b"|".join(re.escape(key.encode()) for key in OTHER_KEYS) + rb')"\s*:\s*"([^"\\]{1,64})"')
+
+
+def entra_marked(data: bytes) -> bool:
+    """Whether ``data`` holds a mark of an Entra ID sign-in or audit record (``ENTRA_MARKS``)."""
+    return any(mark in data for mark in ENTRA_MARKS)
+
+
+def other_values(head: bytes) -> list[tuple[str, str]]:
+    """The values of ``OTHER_KEYS`` in ``head`` (a file's first bytes), (key, value), each once, in order."""
+    found = ((match.group(1).decode(), match.group(2).decode("utf-8", "replace")) for match in _OTHER.finditer(head))
+    return list(dict.fromkeys(found))
+
+
+def not_entra(values: Sequence[tuple[str, str]]) -> str:
+    """What to say of an input holding no Entra ID sign-in or audit record, naming what ``values``
+    (``other_values``) hint it holds instead, the first few of each key."""
+    hints = []
+    for key, label in OTHER_KEYS.items():
+        seen = list(dict.fromkeys(value for name, value in values if name == key))
+        if seen:
+            hints.append(f"{label} {cut_list(seen, SHOWN_VALUES, separator=', ')}")
+    instead = f": its records name {'; '.join(hints)}" if hints else ""
+    return (f"the input holds no Entra ID sign-in or audit records (Azure Monitor's category SignInLogs or AuditLogs, "
+            f"resourceId .../providers/Microsoft.aadiam){instead}; no detection can match any of it, so there is "
+            f"nothing to report: {READ_INSTEAD}")

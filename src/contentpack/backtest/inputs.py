@@ -66,7 +66,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, cast
 
-from contentpack.backtest.foreign import EXPORT_DOCS, HEAD_BYTES, document_refusal, head_refusal, with_docs
+from contentpack.backtest.foreign import (
+    EXPORT_DOCS,
+    HEAD_BYTES,
+    HINT_BYTES,
+    MARK_OVERLAP,
+    document_refusal,
+    entra_marked,
+    head_refusal,
+    other_values,
+    with_docs,
+)
 from contentpack.backtest.rawfilter import RawFilter
 from contentpack.content.diagnostics import Diagnostic, Position, warning
 from contentpack.cut_lists import count_text, cut_list, more_text
@@ -218,6 +228,12 @@ class ReadReport:
     # (a file, an earlier file, how many): events kept from the file with the same _raw as events kept from the earlier
     # one (``EventReader.read``, ``same_records_note``)
     same_records: list[tuple[str, str, int]] = field(default_factory=list)
+    # whether a byte read held a mark of an Entra ID sign-in or audit record (``foreign.ENTRA_MARKS``), set aside
+    # unread or not: none is another product's logs, which no detection can match (``report.stop``); until
+    # 2026-12-08 those were "no timed events" or a report of zeros, never said to be another product's
+    entra: bool = False
+    # of each file's first bytes, the values that hint which product's logs they are (``foreign.other_values``)
+    other_values: list[tuple[str, str]] = field(default_factory=list)
 
     def left_out(self, when: float | None) -> None:
         """An event a detection could match, outside the time range asked for."""
@@ -666,7 +682,7 @@ class EventReader:
                 kind = _judged(judged, name)
                 # counted below the reading, and after the peek at the head: nothing read is counted twice. Its buffer
                 # is the default's: a block's read goes past it, and the file is not read ahead of what is asked
-                counted = _Counted(judged)
+                counted = _Counted(judged, self.report)
                 stream = io.BufferedReader(counted)
                 if kind == "csv":
                     yield from self._csv(stream, name)
@@ -1141,16 +1157,19 @@ def _cell_place(lines: Sequence[str], cell: int | None, last_line: int) -> tuple
 
 class _Counted(io.RawIOBase):
     """A file's bytes as the reader takes them, decompressed: how many, and their CRC-32, and whether the end was
-    reached (``ended``). Two inputs that agree are the same events given twice (``ReadReport.same_content``).
+    reached (``ended``), and whether they hold an Entra ID record (``ReadReport.entra``). Two inputs that agree are
+    the same events given twice (``ReadReport.same_content``).
 
     Why counted as they are read: the file is not read a second time for it, and every reading of a file (JSON
     lines, CSV, a document) takes its bytes through here, a line too long to hold too. Why CRC-32 and not a
     cryptographic hash: it is cheap beside the reading the backtest is built to keep fast, and a false match (two
     different files of one size, one chance in 2**32) changes nothing read, only adds a note."""
 
-    def __init__(self, source: io.BufferedIOBase) -> None:
+    def __init__(self, source: io.BufferedIOBase, report: ReadReport) -> None:
         super().__init__()
         self.source, self.size, self.crc, self.ended = source, 0, 0, False
+        self.report = report  # its ``entra`` and ``other_values``, looked for here for the same reasons
+        self._tail = b""  # the last bytes of the chunk before, for a mark split between two chunks
 
     def readable(self) -> bool:
         return True
@@ -1161,6 +1180,12 @@ class _Counted(io.RawIOBase):
         if not count:
             self.ended = True
             return 0
+        if not self.report.entra:  # a few searches of each chunk until a mark is found (in the first, for Entra ID)
+            chunk = self._tail + bytes(view[:count])
+            if not self.size:  # the file's first bytes
+                self.report.other_values.extend(other_values(chunk[:HINT_BYTES]))
+            self.report.entra = entra_marked(chunk)
+            self._tail = chunk[-MARK_OVERLAP:]
         self.size += count
         self.crc = zlib.crc32(view[:count], self.crc)
         return count

@@ -11,7 +11,8 @@ from rich.table import Table
 
 from contentpack.backtest import html
 from contentpack.backtest.html import SHOWN_NOTABLES, DetectionNotables
-from contentpack.backtest.inputs import same_content_note, same_records_note
+from contentpack.backtest.foreign import not_entra
+from contentpack.backtest.inputs import ReadReport, same_content_note, same_records_note
 from contentpack.backtest.output import notable_drilldowns, notable_json, risk_json, write_json, write_jsonl, write_text
 from contentpack.backtest.run import Backtest
 from contentpack.backtest.summary import (
@@ -53,6 +54,24 @@ NAME_LINES = 2
 SHOWN_SHARED = 3
 # The next step after "no event was kept" when the events a detection could match lie outside --from/--to.
 PERIOD_FIX = ": give --from/--to around them, or leave both out (the period then covers every event read)"
+
+
+
+def unread_stop(reading: ReadReport) -> str | None:
+    """What to say instead of a report when what was read leaves nothing to judge whatever the period (``cli.backtest``
+    exits 1 on it, no report written, as on a period that keeps nothing: ``Summary.missed``): well-formed records of
+    which none is an Entra ID sign-in or audit record (``ReadReport.entra``), or no timed event at all. Until
+    2026-12-08 another product's logs stopped as "no timed events" (CloudTrail's ``eventTime``, Okta's ``published``)
+    or, timed (an Azure Activity log's ``time``), gave a report of zeros and exit 0, exactly a quiet tenant's, neither
+    saying they were not Entra ID records. None when there is something to simulate."""
+    said = f"read {len(reading.files)} file(s), {reading.amount_read()}: {reading.outcome()}"
+    if not (reading.entra or reading.events or reading.outside) and reading.unread + reading.events_decoded:
+        return f"{not_entra(reading.other_values)}; {said}"
+    if reading.first_time is None and reading.outside_span is None:
+        # what became of everything read, as the report's read line says it (``ReadReport.outcome``): "16 CSV
+        # row(s) read, 3 bad" left the other 13 to guess
+        return f"no timed events in the input ({reading.amount_read()} read: {reading.outcome()}): nothing to simulate"
+    return None
 
 
 class Summary:

@@ -6,10 +6,11 @@ prints what Enterprise Security would have raised; the job messages of the sched
 its maxout) follow on stderr, one line per distinct message of a detection, as its other notes do. A progress
 bar (bytes read, simulated hours) is drawn on stderr when it is a terminal, never when it is piped. Exit
 status: 0 done (job messages are warnings); 1 done but incomplete (bad input lines, a detection that could not
-run), an input without timed events, a period that kept none of the events a detection could match (all outside
-it: nothing written, as for an input without timed events), a ``--from`` or ``--to`` given alone past the events
-(the default other end before it: no period, ``Summary.missed``), or an invalid pack; 2 usage or I/O error, or a period
-longer than a simulation covers (``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
+run), an input without timed events or without an Entra ID record (``report.unread_stop``), a period that kept
+none of the events a detection could match (all outside it: nothing written, as for an input without timed
+events), a ``--from`` or ``--to`` given alone past the events (the default other end before it: no period,
+``Summary.missed``), or an invalid pack; 2 usage or I/O error, or a period longer than a simulation covers
+(``simulate.MAX_PERIOD_DAYS``, ``MAX_RUNS``; docs/backtest.md).
 The options are declared in ``cli.backtest_options``.
 """
 
@@ -29,7 +30,7 @@ from rich.progress import BarColumn, DownloadColumn, Task, TextColumn, TimeRemai
 from rich.text import Text
 
 from contentpack.backtest.inputs import InputError, Metadata, ReadReport, find_inputs, refusals
-from contentpack.backtest.report import REPORT_FILES, Summary
+from contentpack.backtest.report import REPORT_FILES, Summary, unread_stop
 from contentpack.backtest.run import Progress as Callbacks
 from contentpack.backtest.run import Backtest, run_backtest, with_risk_writers
 from contentpack.cli import backtest_splunk
@@ -162,13 +163,12 @@ def run(args: argparse.Namespace) -> int:
         with _progress(sys.stderr.isatty(), size) as callbacks:
             backtest = run_backtest(pack, files, start=start, end=end, detections=chosen, metadata=metadata,
                                     progress=callbacks)
-        # nothing timed was read, within --from/--to or outside it: with dates given, the report's zeros once read
-        # as a quiet tenant and exited 0 for an empty export (the 0 lines read were its only sign)
-        if backtest.reading.first_time is None and backtest.reading.outside_span is None:
-            # what became of everything read, as the report's read line says it (``ReadReport.outcome``): "16 CSV
-            # row(s) read, 3 bad" left the other 13 to guess
-            raise _Empty(f"no timed events in the input ({backtest.reading.amount_read()} read: "
-                         f"{backtest.reading.outcome()}): nothing to simulate", backtest.reading)
+        # nothing timed was read, within --from/--to or outside it, or no Entra ID record: with dates given, the
+        # report's zeros once read as a quiet tenant and exited 0 for an empty export (the 0 lines read were its only
+        # sign), and so they did for an Azure Activity log
+        stop = unread_stop(backtest.reading)
+        if stop is not None:
+            raise _Empty(stop, backtest.reading)
         summary = Summary(pack, backtest, found_notes)
         missed = summary.missed()
         if missed is not None:  # the period is why none was kept: its zeros, exit 0, read as "no detection fired"
