@@ -229,7 +229,7 @@ class ReadReport:
     # one (``EventReader.read``, ``same_records_note``)
     same_records: list[tuple[str, str, int]] = field(default_factory=list)
     # whether a byte read held a mark of an Entra ID sign-in or audit record (``foreign.ENTRA_MARKS``), set aside
-    # unread or not: none is another product's logs, which no detection can match (``report.stop``); until
+    # unread or not: none is another product's logs, which no detection can match (``report.unread_stop``); until
     # 2026-12-08 those were "no timed events" or a report of zeros, never said to be another product's
     entra: bool = False
     # of each file's first bytes, the values that hint which product's logs they are (``foreign.other_values``)

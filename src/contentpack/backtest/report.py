@@ -56,7 +56,6 @@ SHOWN_SHARED = 3
 PERIOD_FIX = ": give --from/--to around them, or leave both out (the period then covers every event read)"
 
 
-
 def unread_stop(reading: ReadReport) -> str | None:
     """What to say instead of a report when what was read leaves nothing to judge whatever the period (``cli.backtest``
     exits 1 on it, no report written, as on a period that keeps nothing: ``Summary.missed``): well-formed records of

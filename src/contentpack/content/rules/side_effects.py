@@ -204,12 +204,12 @@ def _shown(text: str) -> str:
 
 
 class _LookupCells:
-    """What the pack's own lookup tables write (``taint.Cells``), each table's CSV read once, on first use (only
-    a lookup command of a detection that runs a ``map`` search asks). A table's column is written when one of its values ``writes_spl``:
-    the first such value, by line, names where (``where``, the set of those words); so is every column of a
-    table whose ``default_match`` does, when ``min_matches`` makes Splunk give it (transforms.conf.spec). A table
-    the pack does not ship gives None: CP025 refuses it, and its values are the tenant's data, as CP045 takes a
-    lookup's outputs (a tenant's table is not the search's own text)."""
+    """What the pack's own lookup tables write (``taint.Cells``), each table's CSV read once, on first use (only a
+    lookup command of a detection that runs a ``map`` search asks). A table's column is written when one of its values
+    ``writes_spl``: the first such value, by line, names where (``where``, the set of those words); so is every column
+    of a table whose ``default_match`` does, when ``min_matches`` makes Splunk give it (transforms.conf.spec). A table
+    the pack does not ship gives None: CP025 refuses it, and its values are the tenant's data, as CP045 takes a lookup's
+    outputs (a tenant's table is not the search's own text)."""
 
     def __init__(self, context: RuleContext) -> None:
         self._root = context.root

@@ -185,17 +185,15 @@ Cells = Callable[[str], Mapping[str, str] | None]
 
 def result_taint(moving: Moving | None, taint: Taint, *, literal: str | None = None,
                  cells: Cells | None = None) -> Taint | None:
-    """``taint`` carried through a search, given by its ``moving_segments``; None when there are none (its macros
-    cannot be expanded or it cannot be split). A command that cannot be parsed is passed over, the fields it
-    names left ``unread``.
-
-    ``literal``: follow the text the search writes itself instead of the attacker's (CP085's map tokens, with
-    ``moving_segments(written=True)``): a name ``taint`` taints, standing for each string that can hold SPL
-    (``writes_spl``) an ``eval`` returns (``returned_fields``) or ``fillnull``'s ``value``, ``replace``'s
-    ``with``, ``rex mode=sed``'s expression, ``rangemap``'s labels and ``default`` or ``convert``'s
-    ``timeformat`` set a field to (every field, when the command names none); ``cells`` gives what the pack's own lookup tables write, each such
-    column of a ``lookup`` or ``inputlookup`` tainted by where its value is; and the fields an ``append``,
-    ``join`` or ``appendpipe`` subsearch writes so are followed out of it (``_follow_written``)."""
+    """``taint`` carried through a search, given by its ``moving_segments``; None when there are none (its macros cannot
+    be expanded or it cannot be split). A command that cannot be parsed is passed over, the fields it names left
+    ``unread``.  ``literal``: follow the text the search writes itself instead of the attacker's (CP085's map tokens,
+    with ``moving_segments(written=True)``): a name ``taint`` taints, standing for each string that can hold SPL
+    (``writes_spl``) an ``eval`` returns (``returned_fields``) or ``fillnull``'s ``value``, ``replace``'s ``with``,
+    ``rex mode=sed``'s expression, ``rangemap``'s labels and ``default`` or ``convert``'s ``timeformat`` set a field to
+    (every field, when the command names none); ``cells`` gives what the pack's own lookup tables write, each such
+    column of a ``lookup`` or ``inputlookup`` tainted by where its value is; and the fields an ``append``, ``join`` or
+    ``appendpipe`` subsearch writes so are followed out of it (``_follow_written``)."""
     if moving is None:
         return None
     for command in _commands(moving):
